@@ -41,6 +41,7 @@ def parse_args(argv=None):
     p.add_argument('--seed', type=int, default=0, help='model init, data and label-sampling seed')
     p.add_argument('--no-empirical-timing', action='store_true', help='skip the empirical-Fisher timing rows')
     p.add_argument('--no-curvlinops', action='store_true', help='skip (c) even if curvlinops is installed')
+    p.add_argument('--no-tf32', action='store_true', help='on CUDA, skip the TF32 rows')
     p.add_argument('--profile', action='store_true',
                    help='also profile one curvspec call (torch.profiler) and write the op table next to the results')
     p.add_argument('--out-dir', default=str(Path(__file__).resolve().parent / 'results'))
@@ -104,9 +105,23 @@ def plain_fwd_bwd(model, batches):
 
 
 # ----------------------------------------------------------------------------------------------------------- (b)
-def curvspec_collect(model, batches, labels, seed=0):
+def curvspec_collect(model, batches, labels, seed=0, tf32=False):
     import curvspec
-    return curvspec.collect_factors(model, batches, layers='mlp', labels=labels, seed=seed, progress=False)
+    return curvspec.collect_factors(model, batches, layers='mlp', labels=labels, seed=seed, progress=False, tf32=tf32)
+
+
+def under_tf32(fn):
+    "`fn` with every CUDA fp32 matmul allowed to use TF32 (for the TF32 rows of (a) and (c))."
+    from curvspec.collect import tf32_matmul
+    def run():
+        with tf32_matmul(): return fn()
+    return run
+
+
+def tf32_factor_error(model, batches, seed):
+    "Max relative Frobenius error of curvspec's TF32-GEMM factors against its fp32 ones (same sampled labels)."
+    ref, tf = curvspec_collect(model, batches, 'sampled', seed), curvspec_collect(model, batches, 'sampled', seed, True)
+    return {n: dict(A=rel_fro(tf.A[n], ref.A[n]), G=rel_fro(tf.G[n], ref.G[n])) for n in ref.names}
 
 
 # ----------------------------------------------------------------------------------------------------------- (c)
@@ -314,6 +329,9 @@ def to_markdown(R):
         L += ['', f"Agreement within {R['agreement_tol']:g}: **{'yes' if R['agreement_ok'] else 'NO'}**."]
     elif R.get('curvlinops_skipped'):
         L += ['', f"(c) skipped: {R['curvlinops_skipped']}"]
+    if R.get('tf32_factor_error'):
+        L += ['', f"TF32 factor GEMMs against fp32 ones (same labels), max relative Frobenius error over A and G of all "
+              f"layers: {R['tf32_factor_error_max']:.1e}."]
     L += ['', f"Total wall time of the benchmark: {R['total_wall_s']:.0f} s.", '']
     return '\n'.join(L)
 
@@ -364,6 +382,12 @@ def main(argv=None):
             methods['c_emp'] = ("(c') curvlinops KFAC, fisher_type='empirical'",
                                 lambda: curvlinops_kfac(cl_model, params, cl_data, 'empirical', B * nb, T - 1))
 
+    if device.type == 'cuda' and not args.no_tf32:   # TF32: curvspec's factor GEMMs only, and (a), (c) entirely
+        methods['a_tf32'] = ('(a) plain fwd+bwd, all matmuls TF32', under_tf32(methods['a'][1]))
+        methods['b_tf32'] = ("(b) curvspec, labels='sampled', tf32=True (factor GEMMs only)",
+                             lambda: curvspec_collect(model, batches, 'sampled', args.seed, tf32=True))
+        if use_cl: methods['c_tf32'] = ("(c) curvlinops KFAC mc, all matmuls TF32", under_tf32(methods['c'][1]))
+
     def run_one(key):
         dt, peak, base = timed(methods[key][1], device)
         model.zero_grad(set_to_none=True)   # (a)'s gradients must not sit in memory during the others
@@ -398,7 +422,13 @@ def main(argv=None):
         ratios["(c')/(a) empirical"] = ratio('c_emp', 'a')
         ratios["(c')/(b') empirical"] = ratio('c_emp', 'b_emp')
 
+    if 'b_tf32' in med:
+        ratios['(b tf32)/(a)'] = ratio('b_tf32', 'a', target='<= 1.0 (GPT-2-small, GPU)' if on_gpu_small else '')
+        ratios['(b tf32)/(a tf32)'] = ratio('b_tf32', 'a_tf32')
+        if 'c_tf32' in med: ratios['(c tf32)/(b tf32)'] = ratio('c_tf32', 'b_tf32', target='>= 1.5')
+
     agree = agreement(model, batches, cfg, specs) if use_cl else None
+    tf32_err = tf32_factor_error(model, batches, args.seed) if 'b_tf32' in med else None
     if agree:
         print('[kfac_overhead] agreement (rel. Frobenius error): ' +
               ', '.join(f"{n}: A {e['A']:.1e} G {e['G']:.1e}" for n, e in agree.items()), flush=True)
@@ -414,7 +444,8 @@ def main(argv=None):
                             if agree else None),
              agreement_tol=AGREE_TOL,
              agreement_ok=(max(max(e.values()) for e in agree.values()) <= AGREE_TOL) if agree else None,
-             curvlinops_skipped=skipped,
+             curvlinops_skipped=skipped, tf32_factor_error=tf32_err,
+             tf32_factor_error_max=max(max(e.values()) for e in tf32_err.values()) if tf32_err else None,
              gpu_base_bytes=base)
     stem = f"kfac_overhead_{preset}_{device.type}"
     if args.profile:
