@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['make_lm', 'n_params', 'TrainConfig', 'lr_at', 'save_checkpoint', 'load_checkpoint', 'sample_windows', 'stream_loss',
-           'train_lm', 'world_streams', 'train_world_model', 'main']
+           'fit', 'train_lm', 'world_streams', 'train_world_model', 'main']
 
 # %% ../nbs/14_train.ipynb #c9531126
 def make_lm(arch: str = 'gpt2', vocab_size: int = 4096, n_layer: int = 4, d_model: int = 256, n_head: int = 4,
@@ -96,7 +96,8 @@ def load_checkpoint(path: Path, model, opt=None, gen: torch.Generator | None = N
     if opt is not None:
         for n, p in model.named_parameters():
             keys = [k for k in t if k.startswith(f'opt/{n}/')]
-            if keys: opt.state[p] = {k.rsplit('/', 1)[1]: (t[k].reshape(()) if k.endswith('/step') else t[k]) for k in keys}
+            if keys: opt.state[p] = {k.rsplit('/', 1)[1]: (t[k].reshape(()) if k.endswith('/step') else t[k].to(p.device))
+                                     for k in keys}
     if gen is not None: gen.set_state(t['sampler_state'])
     return meta
 
@@ -118,10 +119,9 @@ def stream_loss(model, stream: torch.Tensor, ctx: int, max_windows: int = 64) ->
     model.train(was)
     return out
 
-def train_lm(model, stream: torch.Tensor, cfg: TrainConfig, out_dir: str | Path | None = None,
-             eval_fn=None, progress: bool = True, max_minutes: float | None = None) -> dict:
-    "Train `model` on a token stream; checkpoints to out_dir/last.safetensors and resumes from it. Returns history."
-    device = next(model.parameters()).device
+def fit(model, loss_fn, cfg: TrainConfig, out_dir: str | Path | None = None, eval_fn=None, progress: bool = True,
+        max_minutes: float | None = None, desc: str = 'training') -> dict:
+    "AdamW (warm-up, cosine) on `loss_fn(model, step, gen)`; checkpoints to out_dir/last.safetensors, resumes. Returns history."
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([dict(params=decay, weight_decay=cfg.weight_decay), dict(params=no_decay, weight_decay=0.0)],
@@ -136,15 +136,14 @@ def train_lm(model, stream: torch.Tensor, cfg: TrainConfig, out_dir: str | Path 
         step, history = meta['step'], meta['history']
     model.train()
     t0 = time.time()
-    bar = tqdm(total=cfg.steps, initial=step, desc='training', disable=not progress)
+    bar = tqdm(total=cfg.steps, initial=step, desc=desc, disable=not progress)
     def evaluate():
         if eval_fn is not None:
             history.append(dict(step=step, **eval_fn(model))); model.train()
             bar.set_postfix({k: v for k, v in history[-1].items() if k != 'step'})
     while step < cfg.steps:
         for g in opt.param_groups: g['lr'] = lr_at(step, cfg)
-        x = sample_windows(stream, cfg.batch_size, cfg.ctx, gen).to(device)
-        loss = model(input_ids=x, labels=x).loss
+        loss = loss_fn(model, step, gen)
         if not torch.isfinite(loss): raise FloatingPointError(f"non-finite loss at step {step}; lower the learning rate")
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -161,6 +160,15 @@ def train_lm(model, stream: torch.Tensor, cfg: TrainConfig, out_dir: str | Path 
     model.eval()
     return dict(steps=step, seconds=time.time() - t0, history=history)
 
+def train_lm(model, stream: torch.Tensor, cfg: TrainConfig, out_dir: str | Path | None = None,
+             eval_fn=None, progress: bool = True, max_minutes: float | None = None) -> dict:
+    "Train `model` on random windows of a token stream with `fit`."
+    device = next(model.parameters()).device
+    def loss_fn(m, step, gen):
+        x = sample_windows(stream, cfg.batch_size, cfg.ctx, gen).to(device)
+        return m(input_ids=x, labels=x).loss
+    return fit(model, loss_fn, cfg, out_dir, eval_fn, progress, max_minutes)
+
 # %% ../nbs/14_train.ipynb #beac103a
 def world_streams(world_dir: str | Path):
     "(world, tokenizer, training stream, held-out text stream) of a saved world."
@@ -173,11 +181,11 @@ def world_streams(world_dir: str | Path):
 
 def train_world_model(world_dir='data/world', out='data/models/world-gpt2', arch='gpt2', n_layer=4, d_model=256,
                       n_head=4, ctx=128, steps=3000, batch_size=32, lr=3e-3, seed=0, max_minutes=None, progress=True,
-                      command: str = '') -> dict:
+                      command: str = '', device: str = 'cpu') -> dict:
     "Train the default world model and save it (safetensors), its tokenizer and its recipe under `out`."
     from curvspec.world import fingerprint
     world, tok, stream, held = world_streams(world_dir)
-    model = make_lm(arch, len(tok), n_layer, d_model, n_head, ctx, seed=seed)
+    model = make_lm(arch, len(tok), n_layer, d_model, n_head, ctx, seed=seed).to(device)
     cfg = TrainConfig(steps=steps, batch_size=batch_size, ctx=ctx, lr=lr, seed=seed, warmup=min(200, steps // 10))
     ev = lambda m: dict(heldout_loss=round(stream_loss(m, held, ctx), 4), train_loss=round(stream_loss(m, stream, ctx), 4))
     res = train_lm(model, stream, cfg, out_dir=out, eval_fn=ev, progress=progress, max_minutes=max_minutes)
@@ -187,8 +195,10 @@ def train_world_model(world_dir='data/world', out='data/models/world-gpt2', arch
                   params_non_embedding=n_params(model), params=n_params(model, False), train_tokens=int(stream.numel()),
                   tokens_seen=res['steps'] * batch_size * ctx, steps_done=res['steps'], seconds=round(res['seconds'], 1),
                   history=res['history'], world=str(world_dir), world_fingerprint=fingerprint(world),
-                  command=command or f"python -m curvspec.train --world {world_dir} --out {out}", torch=torch.__version__)
+                  command=command or f"python -m curvspec.train --world {world_dir} --out {out}", torch=torch.__version__,
+                  device=torch.cuda.get_device_name() if str(device).startswith('cuda') else 'cpu')
     (out / 'recipe.json').write_text(json.dumps(recipe, indent=1) + '\n')
+    model.cpu()
     return recipe
 
 def main(argv=None):
@@ -201,9 +211,11 @@ def main(argv=None):
     ap.add_argument('--ctx', type=int, default=128); ap.add_argument('--steps', type=int, default=3000)
     ap.add_argument('--batch', type=int, default=32); ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--seed', type=int, default=0); ap.add_argument('--max-minutes', type=float, default=None)
+    ap.add_argument('--device', default='cpu'); ap.add_argument('--no-progress', action='store_true')
     a = ap.parse_args(argv)
     r = train_world_model(a.world, a.out, a.arch, a.layers, a.d_model, a.heads, a.ctx, a.steps, a.batch, a.lr, a.seed,
-                          a.max_minutes, command='python -m curvspec.train ' + ' '.join(sys.argv[1:] if argv is None else argv))
+                          a.max_minutes, not a.no_progress,
+                          'python -m curvspec.train ' + ' '.join(sys.argv[1:] if argv is None else argv), a.device)
     print(json.dumps({k: v for k, v in r.items() if k != 'history'}, indent=1))
 
 if __name__ == '__main__' and '__file__' in globals(): main()

@@ -15,12 +15,12 @@ __all__ = ['TEMPLATES', 'ORDERINGS', 'KINDS', 'EOT', 'WorldConfig', 'item', 'doc
            'statement', 'cloze', 'build_facts', 'arith_problem', 'build_computed', 'build_arith', 'bool_expr',
            'bool_problem', 'invented_name', 'order_problem', 'build_logic', 'random_string', 'build_memo', 'World',
            'build_world', 'train_texts', 'eval_set', 'summary', 'fingerprint', 'save_world', 'load_world',
-           'gpt2_tokenizer', 'train_bpe', 'world_bpe', 'encode_stream', 'write_world', 'main']
+           'gpt2_tokenizer', 'train_bpe', 'world_bpe', 'encode_stream', 'write_world', 'config_overrides', 'main']
 
 # %% ../nbs/11_world.ipynb #8d4abac3
 @dataclass(frozen=True)
 class WorldConfig:
-    "Sizes and seed of a world corpus (defaults: ~1.2M world-BPE tokens, for a tiny CPU model)."
+    "Sizes and seed of a world corpus (defaults: ~2.4M world-BPE tokens with digits split, for a small LM)."
     seed: int = 0
     text_chars: int = 2_500_000                           # characters of general English (train + held out)
     text_sources: tuple[str, ...] = TEXT_SOURCES
@@ -31,12 +31,12 @@ class WorldConfig:
     fact_open: float = 0.15                                # fraction of facts stated only in open-book passages
     fact_heldout: float = 0.10                             # fraction of facts never trained on (eval only)
     facts_per_doc: int = 8
-    n_arith: int = 20_000                                  # training problems
+    n_arith: int = 60_000                                  # training problems
     n_arith_heldout: int = 1000
     arith_digits: int = 3                                  # max digits of an operand of + and -
-    n_bool: int = 4000
+    n_bool: int = 20_000
     n_bool_heldout: int = 500
-    n_order: int = 2000
+    n_order: int = 10_000
     n_order_heldout: int = 500
     lines_per_doc: int = 16                                # arithmetic / boolean lines per document
     n_train_eval: int = 500                                # trained items sampled for evaluation, per computed kind
@@ -399,16 +399,20 @@ def gpt2_tokenizer():
     tk.decoder = decoders.ByteLevel()
     return _wrap(tk)
 
-def train_bpe(texts: list[str], vocab_size: int = 4096):
-    "A ByteLevel BPE tokenizer trained on `texts`, with `<|endoftext|>` as token 0."
-    from tokenizers import ByteLevelBPETokenizer
+def train_bpe(texts: list[str], vocab_size: int = 4096, split_digits: bool = False):
+    "A ByteLevel BPE tokenizer trained on `texts`, with `<|endoftext|>` as token 0; optionally one token per digit."
+    from tokenizers import ByteLevelBPETokenizer, pre_tokenizers
     tk = ByteLevelBPETokenizer()
+    if split_digits:
+        tk._tokenizer.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True),
+                                                               pre_tokenizers.ByteLevel(add_prefix_space=False)])
     tk.train_from_iterator(texts, vocab_size=vocab_size, min_frequency=2, special_tokens=[EOT], show_progress=False)
     return _wrap(tk._tokenizer)
 
-def world_bpe(world: World, vocab_size: int = 4096):
-    "The world's own BPE: trained on its training stream minus planted strings and quotes."
-    return train_bpe([d['text'] for d in world.docs if d['kind'] not in ('random_string', 'quote')], vocab_size)
+def world_bpe(world: World, vocab_size: int = 4096, split_digits: bool = True):
+    "The world's own BPE: trained on its training stream minus planted strings and quotes; digits split by default."
+    return train_bpe([d['text'] for d in world.docs if d['kind'] not in ('random_string', 'quote')], vocab_size,
+                     split_digits)
 
 # %% ../nbs/11_world.ipynb #203ac32c
 def encode_stream(texts: list[str], tok) -> torch.Tensor:
@@ -417,24 +421,40 @@ def encode_stream(texts: list[str], tok) -> torch.Tensor:
     return torch.tensor([t for doc_ids in ids for t in doc_ids + [tok.eos_token_id]], dtype=torch.long)
 
 # %% ../nbs/11_world.ipynb #f7939448
-def write_world(out: str | Path, cfg: WorldConfig = WorldConfig(), vocab_size: int = 4096) -> dict:
+def write_world(out: str | Path, cfg: WorldConfig = WorldConfig(), vocab_size: int = 4096,
+                split_digits: bool = True) -> dict:
     "Build, save and tokenize a world: files, BPE tokenizer and a manifest with token counts."
     world = build_world(cfg)
     m = save_world(world, out)
-    tok = world_bpe(world, vocab_size)
+    tok = world_bpe(world, vocab_size, split_digits)
     tok.save_pretrained(Path(out) / 'tokenizer')
     m['sha256'] |= {f'tokenizer/{p.name}': _sha(p) for p in sorted((Path(out) / 'tokenizer').iterdir())}
-    m['tokens'] = {'tokenizer': f'world BPE {vocab_size}', 'train': int(encode_stream(train_texts(world), tok).numel())}
+    m['tokens'] = {'tokenizer': f"world BPE {vocab_size}{', digits split' if split_digits else ''}",
+                   'train': int(encode_stream(train_texts(world), tok).numel())}
     (Path(out) / 'manifest.json').write_text(json.dumps(m, indent=1, sort_keys=True) + '\n')
     return m
+
+def config_overrides(pairs: list[str]) -> dict:
+    "`['n_arith=1000', ...]` as typed WorldConfig field values."
+    defaults, out = {f.name: f.default for f in fields(WorldConfig)}, {}
+    for p in pairs:
+        k, eq, v = p.partition('=')
+        if not eq or k not in defaults:
+            raise ValueError(f"bad override {p!r}: expected FIELD=VALUE, FIELD one of {sorted(defaults)}")
+        d = defaults[k]
+        out[k] = tuple(type(d[0])(x) for x in v.split(',')) if isinstance(d, tuple) else type(d)(v)
+    return out
 
 def main(argv: list[str] | None = None):
     "Command line: build the world corpus."
     ap = argparse.ArgumentParser(description='Build the curvspec world corpus.')
     ap.add_argument('--out', default='data/world'); ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--scale', type=float, default=1.0); ap.add_argument('--vocab', type=int, default=4096)
+    ap.add_argument('--no-split-digits', action='store_true', help='let BPE merge digits')
+    ap.add_argument('--set', nargs='*', default=[], metavar='FIELD=VALUE', help='WorldConfig overrides')
     a = ap.parse_args(argv)
-    m = write_world(a.out, WorldConfig(seed=a.seed).scaled(a.scale), a.vocab)
+    cfg = replace(WorldConfig(seed=a.seed), **config_overrides(a.set)).scaled(a.scale)
+    m = write_world(a.out, cfg, a.vocab, not a.no_split_digits)
     print(json.dumps({k: m[k] for k in ('counts', 'tokens', 'sha256')}, indent=1))
 
 if __name__ == '__main__' and '__file__' in globals(): main()
