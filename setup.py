@@ -31,7 +31,7 @@ setuptools.setup(
     include_package_data=True,
     install_requires=req('requirements'),
     extras_require={'dev': req('dev_requirements'), 'vit': req('vit_requirements'),
-                    'bench': req('bench_requirements')},
+                    'bench': req('bench_requirements'), 'gemma': req('gemma_requirements')},
     python_requires='>=' + cfg['min_python'],
     zip_safe=False,
     entry_points={'console_scripts': ['curvspec=curvspec.cli:main'],

