@@ -20,7 +20,7 @@ declare -A MAIN_PARAMS=(
   [world_baseline]=""
   [world_edit]="-p max_items 60 -y '{rhos: [0.9, 0.8, 0.7], svd_keep: [0.5, 0.25], bs_ratios: [0.1]}'"
   [vit_noise]="-p factor_images 1000 -p n_noisy 500 -p n_clean 500 -p n_test 1000 -p n_band 500 -y '{rhos: [0.9, 0.75, 0.6], svd_keep: [0.5, 0.25, 0.1]}'"
-  [gemma_edit]="-p n_scan 300 -p n_quotes 200 -p factor_seqs 16 -p ppl_seqs 12 -p famous_seqs 24 -p bs_epochs 0 -y '{rhos: [0.95, 0.9], svd_keep: [0.75]}'"
+  [gemma_edit]="-p stress_t 2 -p n_scan 300 -p n_quotes 200 -p factor_seqs 16 -p ppl_seqs 12 -p famous_seqs 24 -p bs_epochs 0 -y '{rhos: [0.95, 0.9], svd_keep: [0.75]}'"
 )
 i=2
 for nb in $NBS; do
