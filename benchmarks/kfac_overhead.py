@@ -105,23 +105,28 @@ def plain_fwd_bwd(model, batches):
 
 
 # ----------------------------------------------------------------------------------------------------------- (b)
-def curvspec_collect(model, batches, labels, seed=0, tf32=False):
+def curvspec_collect(model, batches, labels, seed=0, tf32=False):   # tf32=False: plain fp32 (the default is 'auto')
     import curvspec
     return curvspec.collect_factors(model, batches, layers='mlp', labels=labels, seed=seed, progress=False, tf32=tf32)
 
 
-def under_tf32(fn):
-    "`fn` with every CUDA fp32 matmul allowed to use TF32 (for the TF32 rows of (a) and (c))."
+def tf32_matmul_run(fn):
+    "Run `fn` with every CUDA fp32 matmul allowed to use TF32."
     from curvspec.collect import tf32_matmul
-    def run():
-        with tf32_matmul(): return fn()
-    return run
+    with tf32_matmul(): return fn()
+
+
+def under_tf32(fn):
+    "`fn` with every CUDA fp32 matmul allowed to use TF32 (for the all-TF32 rows)."
+    return lambda: tf32_matmul_run(fn)
 
 
 def tf32_factor_error(model, batches, seed):
-    "Max relative Frobenius error of curvspec's TF32-GEMM factors against its fp32 ones (same sampled labels)."
+    "Relative Frobenius errors of TF32-GEMM factors vs fp32 ones (same labels), and of another sampling seed (fp32)."
     ref, tf = curvspec_collect(model, batches, 'sampled', seed), curvspec_collect(model, batches, 'sampled', seed, True)
-    return {n: dict(A=rel_fro(tf.A[n], ref.A[n]), G=rel_fro(tf.G[n], ref.G[n])) for n in ref.names}
+    other = curvspec_collect(model, batches, 'sampled', seed + 1)
+    err = lambda F: {n: dict(A=rel_fro(F.A[n], ref.A[n]), G=rel_fro(F.G[n], ref.G[n])) for n in ref.names}
+    return err(tf), err(other)
 
 
 # ----------------------------------------------------------------------------------------------------------- (c)
@@ -220,7 +225,7 @@ def agreement(model, batches, cfg, specs):
 def microbench_components(cfg, device, specs, repeats):
     "Pieces of one batch's work measured alone: label sampling (curvspec / curvlinops style) and the factor GEMMs."
     import torch
-    from curvspec.collect import sample_from_probs
+    from curvspec.collect import sample_from_probs, sym_addmm_
     n, V = cfg['batch'] * (cfg['seq'] - 1), cfg['vocab']
     g = torch.Generator(device=device).manual_seed(0)
     z = torch.randn(n, V, device=device, generator=g)
@@ -241,15 +246,17 @@ def microbench_components(cfg, device, specs, repeats):
     sums = {k: torch.zeros(d, d, device=device) for s in specs.values() for k, d in ((f'A{s.name}', s.d_in), (f'G{s.name}', s.d_out))}
     acts = {d: torch.randn(n, d, device=device, generator=g) for d in {s.d_in for s in specs.values()} | {s.d_out for s in specs.values()}}
 
-    def gemms():       # curvspec's KFACStat: one addmm_ per A and per G of every tracked layer
+    def gemms(lower):  # one full addmm_ per A and per G of every tracked layer, or curvspec's lower-triangle panels
         for s in specs.values():
-            a, gg = acts[s.d_in], acts[s.d_out]
-            sums[f'A{s.name}'].addmm_(a.T, a)
-            sums[f'G{s.name}'].addmm_(gg.T, gg)
+            for k, x in ((f'A{s.name}', acts[s.d_in]), (f'G{s.name}', acts[s.d_out])):
+                sym_addmm_(sums[k], x) if lower else sums[k].addmm_(x.T, x)
 
+    pieces = [('curvspec_sampling', cs_sample), ('curvlinops_multinomial', cl_sample), ('cross_entropy_fwd', hf_loss),
+              ('factor_gemms_full', lambda: gemms(False)), ('factor_gemms_lower', lambda: gemms(True))]
+    if device.type == 'cuda':
+        pieces += [('factor_gemms_lower_tf32', lambda: tf32_matmul_run(lambda: gemms(True)))]
     res = {}
-    for name, fn in (('curvspec_sampling', cs_sample), ('curvlinops_multinomial', cl_sample),
-                     ('cross_entropy_fwd', hf_loss), ('factor_gemms', gemms)):
+    for name, fn in pieces:
         fn()
         ts = [timed(fn, device)[0] for _ in range(repeats)]
         res[name] = statistics.median(ts) * cfg['n_batches']   # per run = per batch x n_batches
@@ -332,6 +339,10 @@ def to_markdown(R):
     if R.get('tf32_factor_error'):
         L += ['', f"TF32 factor GEMMs against fp32 ones (same labels), max relative Frobenius error over A and G of all "
               f"layers: {R['tf32_factor_error_max']:.1e}."]
+    if R.get('seed_factor_error'):
+        lo, hi = R['seed_factor_error_G']
+        L += [f"Sampling noise for scale: fp32 G from label seed {R['seed'] + 1} against seed {R['seed']}, relative "
+              f"Frobenius error {lo:.1e} to {hi:.1e} over the layers (A does not depend on the labels)."]
     L += ['', f"Total wall time of the benchmark: {R['total_wall_s']:.0f} s.", '']
     return '\n'.join(L)
 
@@ -369,7 +380,7 @@ def main(argv=None):
 
     # the methods, all on the same model and batches
     methods = {'a': ('(a) plain fwd+bwd (HF loss, all params grad)', lambda: plain_fwd_bwd(model, batches)),
-               'b': ("(b) curvspec collect_factors, labels='sampled'",
+               'b': ("(b) curvspec collect_factors, labels='sampled', tf32=False",
                      lambda: curvspec_collect(model, batches, 'sampled', args.seed))}
     if use_cl:
         cl_data = [(x, x[:, 1:].reshape(-1)) for x in batches]   # full inputs; the wrapper drops the last logits
@@ -382,10 +393,11 @@ def main(argv=None):
             methods['c_emp'] = ("(c') curvlinops KFAC, fisher_type='empirical'",
                                 lambda: curvlinops_kfac(cl_model, params, cl_data, 'empirical', B * nb, T - 1))
 
-    if device.type == 'cuda' and not args.no_tf32:   # TF32: curvspec's factor GEMMs only, and (a), (c) entirely
+    if device.type == 'cuda' and not args.no_tf32:   # TF32: curvspec's default (factor GEMMs only); everything
         methods['a_tf32'] = ('(a) plain fwd+bwd, all matmuls TF32', under_tf32(methods['a'][1]))
-        methods['b_tf32'] = ("(b) curvspec, labels='sampled', tf32=True (factor GEMMs only)",
+        methods['b_tf32'] = ("(b) curvspec default on CUDA, tf32='auto' (factor GEMMs only)",
                              lambda: curvspec_collect(model, batches, 'sampled', args.seed, tf32=True))
+        methods['b_alltf32'] = ("(b) curvspec, all matmuls TF32", under_tf32(methods['b_tf32'][1]))
         if use_cl: methods['c_tf32'] = ("(c) curvlinops KFAC mc, all matmuls TF32", under_tf32(methods['c'][1]))
 
     def run_one(key):
@@ -425,10 +437,12 @@ def main(argv=None):
     if 'b_tf32' in med:
         ratios['(b tf32)/(a)'] = ratio('b_tf32', 'a', target='<= 1.0 (GPT-2-small, GPU)' if on_gpu_small else '')
         ratios['(b tf32)/(a tf32)'] = ratio('b_tf32', 'a_tf32')
-        if 'c_tf32' in med: ratios['(c tf32)/(b tf32)'] = ratio('c_tf32', 'b_tf32', target='>= 1.5')
+        if 'c_tf32' in med: ratios['(c tf32)/(b tf32)'] = ratio('c_tf32', 'b_tf32')
+        ratios['(b all-tf32)/(a tf32)'] = ratio('b_alltf32', 'a_tf32', target='<= 1.0 (like for like)')
+        if 'c_tf32' in med: ratios['(c tf32)/(b all-tf32)'] = ratio('c_tf32', 'b_alltf32', target='>= 1.5')
 
     agree = agreement(model, batches, cfg, specs) if use_cl else None
-    tf32_err = tf32_factor_error(model, batches, args.seed) if 'b_tf32' in med else None
+    tf32_err, seed_err = tf32_factor_error(model, batches, args.seed) if 'b_tf32' in med else (None, None)
     if agree:
         print('[kfac_overhead] agreement (rel. Frobenius error): ' +
               ', '.join(f"{n}: A {e['A']:.1e} G {e['G']:.1e}" for n, e in agree.items()), flush=True)
@@ -446,6 +460,8 @@ def main(argv=None):
              agreement_ok=(max(max(e.values()) for e in agree.values()) <= AGREE_TOL) if agree else None,
              curvlinops_skipped=skipped, tf32_factor_error=tf32_err,
              tf32_factor_error_max=max(max(e.values()) for e in tf32_err.values()) if tf32_err else None,
+             seed_factor_error=seed_err,
+             seed_factor_error_G=[f(e['G'] for e in seed_err.values()) for f in (min, max)] if seed_err else None,
              gpu_base_bytes=base)
     stem = f"kfac_overhead_{preset}_{device.type}"
     if args.profile:
