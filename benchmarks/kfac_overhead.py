@@ -116,6 +116,16 @@ def tf32_matmul_run(fn):
     with tf32_matmul(): return fn()
 
 
+def full_gemms(fn):
+    "`fn` with curvspec's factor GEMMs as one full XᵀX per factor instead of lower-triangle panels (a variant row)."
+    import curvspec.collect as cc
+    def run():
+        old, cc.panel_rows = cc.panel_rows, (lambda d, min_rows=0: d)
+        try: return fn()
+        finally: cc.panel_rows = old
+    return run
+
+
 def under_tf32(fn):
     "`fn` with every CUDA fp32 matmul allowed to use TF32 (for the all-TF32 rows)."
     return lambda: tf32_matmul_run(fn)
@@ -225,7 +235,7 @@ def agreement(model, batches, cfg, specs):
 def microbench_components(cfg, device, specs, repeats):
     "Pieces of one batch's work measured alone: label sampling (curvspec / curvlinops style) and the factor GEMMs."
     import torch
-    from curvspec.collect import sample_from_probs, sym_addmm_
+    from curvspec.collect import sample_from_probs, sym_addmm_, panel_rows, gemm_min_rows
     n, V = cfg['batch'] * (cfg['seq'] - 1), cfg['vocab']
     g = torch.Generator(device=device).manual_seed(0)
     z = torch.randn(n, V, device=device, generator=g)
@@ -246,15 +256,17 @@ def microbench_components(cfg, device, specs, repeats):
     sums = {k: torch.zeros(d, d, device=device) for s in specs.values() for k, d in ((f'A{s.name}', s.d_in), (f'G{s.name}', s.d_out))}
     acts = {d: torch.randn(n, d, device=device, generator=g) for d in {s.d_in for s in specs.values()} | {s.d_out for s in specs.values()}}
 
-    def gemms(lower):  # one full addmm_ per A and per G of every tracked layer, or curvspec's lower-triangle panels
+    def gemms(lower, tf32=False):  # one full addmm_ per A and G of every tracked layer, or curvspec's panels
         for s in specs.values():
             for k, x in ((f'A{s.name}', acts[s.d_in]), (f'G{s.name}', acts[s.d_out])):
-                sym_addmm_(sums[k], x) if lower else sums[k].addmm_(x.T, x)
+                rows = panel_rows(x.shape[1], gemm_min_rows(device, tf32))
+                sym_addmm_(sums[k], x, rows) if lower else sums[k].addmm_(x.T, x)
 
     pieces = [('curvspec_sampling', cs_sample), ('curvlinops_multinomial', cl_sample), ('cross_entropy_fwd', hf_loss),
-              ('factor_gemms_full', lambda: gemms(False)), ('factor_gemms_lower', lambda: gemms(True))]
+              ('factor_gemms_full', lambda: gemms(False)), ('factor_gemms_curvspec', lambda: gemms(True))]
     if device.type == 'cuda':
-        pieces += [('factor_gemms_lower_tf32', lambda: tf32_matmul_run(lambda: gemms(True)))]
+        pieces += [('factor_gemms_full_tf32', lambda: tf32_matmul_run(lambda: gemms(False))),
+                   ('factor_gemms_curvspec_tf32', lambda: tf32_matmul_run(lambda: gemms(True, True)))]
     res = {}
     for name, fn in pieces:
         fn()
@@ -398,6 +410,8 @@ def main(argv=None):
         methods['b_tf32'] = ("(b) curvspec default on CUDA, tf32='auto' (factor GEMMs only)",
                              lambda: curvspec_collect(model, batches, 'sampled', args.seed, tf32=True))
         methods['b_alltf32'] = ("(b) curvspec, all matmuls TF32", under_tf32(methods['b_tf32'][1]))
+        methods['b_tf32_full'] = ("(b) variant: tf32='auto', full GEMMs (no panels)", full_gemms(methods['b_tf32'][1]))
+        methods['b_alltf32_full'] = ("(b) variant: all matmuls TF32, full GEMMs", full_gemms(methods['b_alltf32'][1]))
         if use_cl: methods['c_tf32'] = ("(c) curvlinops KFAC mc, all matmuls TF32", under_tf32(methods['c'][1]))
 
     def run_one(key):
