@@ -27,7 +27,7 @@ class EKFACStat:
         a2 = self._a2.pop(name)
         self.sums[f'L/{name}'].addmm_((g @ self.U[name][0]).square_().T, a2)
         self.counts[name] += a2.shape[0]
-    def finalize(self): pass       # Λ is not symmetric: nothing to mirror
+    def finalize(self): "Nothing to do: Λ is not symmetric, and the sums are complete."
 
 # %% ../nbs/02a_ekfac.ipynb #a554060a
 def collect_ekfac(model, batches, factors: KFACFactors,  # factors whose eigenbases to use
