@@ -10,8 +10,8 @@ from .layers import find_layers
 from .subnet import sequence_losses
 
 # %% auto #0
-__all__ = ['BANDS', 'MAX_PAIRS', 'pair_bands', 'band_weights', 'rank_weights', 'layer_inputs', 'band_scores', 'ratio_ci',
-           'svd_basis', 'band_table', 'lm_example_loss', 'gradient_band_shares']
+__all__ = ['BANDS', 'MAX_PAIRS', 'pair_bands', 'band_weights', 'rank_weights', 'layer_inputs', 'band_scores', 'group_sums',
+           'ratio_ci', 'svd_basis', 'band_table', 'lm_example_loss', 'gradient_band_shares']
 
 # %% ../nbs/06_bands.ipynb #7fe9431a
 BANDS = {'top10': (0.0, 0.10), '10-25': (0.10, 0.25), '25-50': (0.25, 0.50), 'bottom50': (0.50, 1.0)}
@@ -81,13 +81,24 @@ def band_scores(X: torch.Tensor,        # (n, d_in) layer inputs
     "Mean activation |v_j·x| of each band's components, per example."
     return (X.double() @ V.double()).abs() @ weights.double().T
 
-def ratio_ci(mem: torch.Tensor, clean: torch.Tensor, n_boot: int = 1000, seed: int = 0, alpha: float = 0.05):
-    "(ratio of means, low, high) per column of (n1, B) and (n2, B) scores, percentile bootstrap over examples."
+def group_sums(S: torch.Tensor, groups=None):   # S: (n, B); groups: (n,) ids or None
+    "(sums (n_groups, B), row counts (n_groups,)) of the rows of each group, in sorted id order; None: one row each."
+    if groups is None: return S, torch.ones(len(S), dtype=S.dtype)
+    groups = torch.as_tensor(groups)
+    if groups.shape != (len(S),): raise ValueError(f"groups must have one id per row: {tuple(groups.shape)} for {len(S)} rows")
+    _, inv = torch.unique(groups, return_inverse=True)
+    return torch.zeros(int(inv.max()) + 1, S.shape[1], dtype=S.dtype).index_add_(0, inv, S), torch.bincount(inv).to(S.dtype)
+
+def ratio_ci(mem: torch.Tensor, clean: torch.Tensor, n_boot: int = 1000, seed: int = 0, alpha: float = 0.05,
+             mem_groups=None, clean_groups=None):
+    "(ratio of means, low, high) per column of (n1, B) and (n2, B) scores, percentile bootstrap over rows or row groups."
     if len(mem) == 0 or len(clean) == 0: raise ValueError("need at least one memorized and one clean example")
     g = torch.Generator().manual_seed(seed)
     r = mem.mean(0) / clean.mean(0)
-    bm = mem[torch.randint(0, len(mem), (n_boot, len(mem)), generator=g)].mean(1)
-    bc = clean[torch.randint(0, len(clean), (n_boot, len(clean)), generator=g)].mean(1)
+    (sm, cm), (sc, cc) = group_sums(mem, mem_groups), group_sums(clean, clean_groups)
+    im = torch.randint(0, len(sm), (n_boot, len(sm)), generator=g)
+    ic = torch.randint(0, len(sc), (n_boot, len(sc)), generator=g)
+    bm, bc = sm[im].sum(1) / cm[im].sum(1)[:, None], sc[ic].sum(1) / cc[ic].sum(1)[:, None]
     q = torch.tensor([alpha / 2, 1 - alpha / 2], dtype=torch.float64)
     lo, hi = torch.quantile(bm / bc, q, dim=0)
     return r, lo, hi
@@ -97,8 +108,9 @@ def svd_basis(W: torch.Tensor) -> torch.Tensor:
     "Right singular vectors (d_in, r) of a (d_out, d_in) weight, by descending singular value."
     return torch.linalg.svd(W.detach().double(), full_matrices=False)[2].T
 
-def band_table(model, factors, X_mem: dict, X_clean: dict, bands: dict = BANDS, n_boot: int = 1000, seed: int = 0) -> list[dict]:
-    "Rows {layer, basis, band, mem, clean, ratio, ci_low, ci_high} for the layers in both `factors` and the inputs."
+def band_table(model, factors, X_mem: dict, X_clean: dict, bands: dict = BANDS, n_boot: int = 1000, seed: int = 0,
+               mem_groups=None, clean_groups=None) -> list[dict]:
+    "Rows {layer, basis, band, mem, clean, ratio, ci_low, ci_high}; groups (one id per input row) make the bootstrap resample them."
     specs = find_layers(model, [n for n in factors.names if n in X_mem and n in X_clean])
     rows = []
     for name, s in specs.items():
@@ -108,11 +120,12 @@ def band_table(model, factors, X_mem: dict, X_clean: dict, bands: dict = BANDS, 
         bases['svd'] = (Vs, rank_weights(Vs.shape[1], bands))
         for basis, (V, w) in bases.items():
             Sm, Sc = band_scores(X_mem[name], V, w), band_scores(X_clean[name], V, w)
-            r, lo, hi = ratio_ci(Sm, Sc, n_boot, seed)
+            r, lo, hi = ratio_ci(Sm, Sc, n_boot, seed, mem_groups=mem_groups, clean_groups=clean_groups)
+            units = [len(group_sums(S, gr)[1]) for S, gr in ((Sm, mem_groups), (Sc, clean_groups))]
             for b, band in enumerate(bands):
                 rows.append(dict(layer=name, block=s.block, role=s.role, basis=basis, band=band, mem=float(Sm[:, b].mean()),
                                  clean=float(Sc[:, b].mean()), ratio=float(r[b]), ci_low=float(lo[b]), ci_high=float(hi[b]),
-                                 n_mem=len(Sm), n_clean=len(Sc)))
+                                 n_mem=len(Sm), n_clean=len(Sc), units_mem=units[0], units_clean=units[1]))
     return rows
 
 # %% ../nbs/06_bands.ipynb #805ec160

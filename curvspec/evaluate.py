@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_evaluate.ipynb #8490521b
 from __future__ import annotations
-import hashlib, json, math
+import hashlib, json, math, random
 from collections.abc import Sequence
 from pathlib import Path
 import torch
@@ -16,9 +16,10 @@ from .factors import weights_fingerprint
 
 # %% auto #0
 __all__ = ['pad_left', 'position_ids', 'greedy_generate', 'make_windows', 'teacher_forced_argmax', 'extract_memorized',
-           'sliding_windows', 'mine_memorized', 'recitation_metrics', 'perplexity', 'ndcg_scores', 'topk_tokens',
-           'ndcg', 'stress_prompts', 'match_length', 'positional_stress_test', 'wilson_interval', 'normalize_answer',
-           'answer_matches', 'few_shot_prompt', 'score_items']
+           'sliding_windows', 'mine_memorized', 'split_by_source', 'suffix_in_prefix', 'recitation_metrics',
+           'perplexity', 'ndcg_scores', 'topk_tokens', 'ndcg', 'stress_prompts', 'match_length',
+           'positional_stress_test', 'wilson_interval', 'normalize_answer', 'answer_matches', 'few_shot_prompt',
+           'score_items']
 
 # %% ../nbs/13_evaluate.ipynb #cbc909ec
 def _token_lists(seqs, what: str = 'sequences') -> list[list[int]]:
@@ -182,6 +183,25 @@ def mine_memorized(model, windows: Sequence[dict], tau: float = 1.0, batch_size:
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text(json.dumps(dict(store, **{key: hits})))
     return [dict(windows[i], generated=g, distance=d) for i, g, d in hits]
+
+# %% ../nbs/13_evaluate.ipynb #c11ba67b
+def split_by_source(windows: Sequence[dict], seed: int = 0,
+                    source=lambda w: w['id'].split(':')[0]) -> tuple[list[dict], list[dict]]:
+    "(tune, held-out) halves of `windows` with no source in both, balanced by window count."
+    by_src = {}
+    for w in windows: by_src.setdefault(source(w), []).append(w)
+    order = sorted(by_src)
+    random.Random(seed).shuffle(order)
+    order.sort(key=lambda s: -len(by_src[s]))          # stable: ties keep the seeded order
+    halves = ([], [])
+    for s in order: halves[len(halves[0]) > len(halves[1])].extend(by_src[s])
+    return halves
+
+# %% ../nbs/13_evaluate.ipynb #65649ca8
+def suffix_in_prefix(window: dict) -> bool:
+    "True when the window's suffix occurs verbatim (as a contiguous run) in its prefix: recitable by copying."
+    p, s = list(window['prefix']), list(window['suffix'])
+    return any(p[i:i + len(s)] == s for i in range(len(p) - len(s) + 1))
 
 # %% ../nbs/13_evaluate.ipynb #1972c46b
 def recitation_metrics(generated: Sequence,   # N generated token-id sequences

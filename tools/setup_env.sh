@@ -36,3 +36,6 @@ unpack_deb() {   # PACKAGE PATH-INSIDE-DEB DEST: copy one folder of a .deb's fil
 }
 unpack_deb r-cran-janeaustenr usr/lib/R/site-library/janeaustenr/data janeaustenr   # apt-get install would pull in R
 unpack_deb dataset-fashion-mnist usr/share/datasets/fashion-mnist fashion-mnist      # 30 MB, the ViT experiment
+unpack_deb miscfiles usr/share/state founding                                      # US Constitution and Declaration, 32 KB
+unpack_deb fortunes usr/share/games/fortunes fortunes-debian                        # 2.8 MB of Debian fortune files
+unpack_deb fortunes-min usr/share/games/fortunes fortunes-debian/min                # and `literature`
