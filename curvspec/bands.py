@@ -81,8 +81,8 @@ def band_scores(X: torch.Tensor,        # (n, d_in) layer inputs
     "Mean activation |v_j·x| of each band's components, per example."
     return (X.double() @ V.double()).abs() @ weights.double().T
 
-def group_sums(S: torch.Tensor, groups=None):   # S: (n, B); groups: (n,) ids or None
-    "(sums (n_groups, B), row counts (n_groups,)) of the rows of each group, in sorted id order; None: one row each."
+def group_sums(S: torch.Tensor, groups=None):   # S: (n, B); groups: (n,) integer ids or None
+    "(sums (n_groups, B), row counts (n_groups,)) of the rows of each integer group id, in sorted id order; None: one row each."
     if groups is None: return S, torch.ones(len(S), dtype=S.dtype)
     groups = torch.as_tensor(groups)
     if groups.shape != (len(S),): raise ValueError(f"groups must have one id per row: {tuple(groups.shape)} for {len(S)} rows")
@@ -110,7 +110,7 @@ def svd_basis(W: torch.Tensor) -> torch.Tensor:
 
 def band_table(model, factors, X_mem: dict, X_clean: dict, bands: dict = BANDS, n_boot: int = 1000, seed: int = 0,
                mem_groups=None, clean_groups=None) -> list[dict]:
-    "Rows {layer, basis, band, mem, clean, ratio, ci_low, ci_high}; groups (one id per input row) make the bootstrap resample them."
+    "Rows {layer, basis, band, mem, clean, ratio, ci_low, ci_high, n_* rows, units_* resampled}; groups: one id per input row."
     specs = find_layers(model, [n for n in factors.names if n in X_mem and n in X_clean])
     rows = []
     for name, s in specs.items():

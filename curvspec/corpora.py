@@ -209,7 +209,7 @@ def _fortune_text(file: str) -> str:
     if not file.startswith('debian/'): return (fortune_dir() / file).read_text(encoding='latin-1')
     d, name = data_dir('fortunes-debian'), file.removeprefix('debian/')
     p = next((q for q in (d / name, d / 'min' / name) if q.is_file()), None)
-    if p is None: raise FileNotFoundError(f"no Debian fortune file {name!r} in {d}")
+    if p is None: raise FileNotFoundError(f"no Debian fortune file {name!r} in {d} or {d / 'min'}; run: {INSTALL['fortunes-debian']}")
     return p.read_text(encoding='utf-8')
 
 @cache

@@ -187,7 +187,7 @@ def mine_memorized(model, windows: Sequence[dict], tau: float = 1.0, batch_size:
 # %% ../nbs/13_evaluate.ipynb #c11ba67b
 def split_by_source(windows: Sequence[dict], seed: int = 0,
                     source=lambda w: w['id'].split(':')[0]) -> tuple[list[dict], list[dict]]:
-    "(tune, held-out) halves of `windows` with no source in both, balanced by window count."
+    "(tune, held-out) halves, no source in both, balanced by count; `seed` orders equal-sized sources. One source: held-out empty."
     by_src = {}
     for w in windows: by_src.setdefault(source(w), []).append(w)
     order = sorted(by_src)
@@ -201,6 +201,7 @@ def split_by_source(windows: Sequence[dict], seed: int = 0,
 def suffix_in_prefix(window: dict) -> bool:
     "True when the window's suffix occurs verbatim (as a contiguous run) in its prefix: recitable by copying."
     p, s = list(window['prefix']), list(window['suffix'])
+    if not s: raise ValueError("empty suffix")
     return any(p[i:i + len(s)] == s for i in range(len(p) - len(s) + 1))
 
 # %% ../nbs/13_evaluate.ipynb #1972c46b

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Set up (idempotent) and run the main job on the embedded defaults; everything goes to runs/main/ (5-9 min on
-# 2 cores): the demo spectrum, the world model's baseline report, K-FAC vs SVD vs BalancedSubnet edits of it, and K-FAC
+# Set up (idempotent) and run the main job on the embedded defaults; everything goes to runs/main/ (5 min on
+# 2 cores, 11 with the Gemma step): the demo spectrum, the world model's baseline report, K-FAC vs SVD vs BalancedSubnet edits of it, and K-FAC
 # vs SVD edits of the noisy-label ViT (and, when `curvspec[gemma]` is installed, a reduced Gemma-3-270M edit),
 # gathered in runs/main/REPORT.md. The edit experiments run here in a reduced
 # setting (fewer rho values, smaller evaluation sets: MAIN_PARAMS below); the committed figures/ come from the same
